@@ -1,0 +1,22 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from './auth/token-verifier.ts';
+import type { Config } from './config/env.ts';
+import type { DataStore } from './db/database.ts';
+import type { EventBus } from './events/event-bus.ts';
+import type { OutboundPlanner } from './integrations/domain-events.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import type { RateLimits } from './rate-limit/rate-limits.ts';
+
+/** Everything the HTTP layer needs, built once by `createOrchestrator` (or by a test). */
+export interface AppDeps {
+  config: Config;
+  store: DataStore;
+  events: EventBus;
+  logger: Logger;
+  verifier: TokenVerifier;
+  rateLimits: RateLimits;
+  metrics: Metrics;
+  planners: readonly OutboundPlanner[];
+  redis?: Redis | undefined;
+}

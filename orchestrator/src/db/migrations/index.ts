@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as core from './0001-core.ts';
+
+/**
+ * Every migration, in order. A new capability adds its file here; names sort lexically.
+ * Migrations are plain SQL through kysely so PGlite and PostgreSQL run the same statements.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-core': core,
+};
