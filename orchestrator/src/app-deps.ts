@@ -5,7 +5,9 @@ import type { Config } from './config/env.ts';
 import type { DataStore } from './db/database.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { OutboundPlanner } from './integrations/domain-events.ts';
+import type { InboxProcessor } from './inbox/inbox-processor.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import type { OutboxWorker } from './outbox/outbox-worker.ts';
 import type { RateLimits } from './rate-limit/rate-limits.ts';
 
 /** Everything the HTTP layer needs, built once by `createOrchestrator` (or by a test). */
@@ -18,5 +20,9 @@ export interface AppDeps {
   rateLimits: RateLimits;
   metrics: Metrics;
   planners: readonly OutboundPlanner[];
+  outbox: OutboxWorker;
+  inbox: InboxProcessor;
+  /** Wakes the inbox processor right after a delivery is recorded (no-op until workers start). */
+  nudgeInbox(): void;
   redis?: Redis | undefined;
 }

@@ -7,7 +7,12 @@ import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.t
 import type { Config } from './config/env.ts';
 import { migrateToLatest, openDatabase, type DataStore } from './db/database.ts';
 import { createInProcessEventBus, createRedisEventBus } from './events/event-bus.ts';
+import { startBackgroundLoop } from './integrations/background-loop.ts';
+import { createDeliverers } from './integrations/deliverers.ts';
+import { createInboundHandlers } from './integrations/inbound-handlers.ts';
 import { createPlanners } from './integrations/planners.ts';
+import { createInboxProcessor } from './inbox/inbox-processor.ts';
+import { createOutboxWorker } from './outbox/outbox-worker.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { createRateLimits } from './rate-limit/rate-limits.ts';
@@ -43,6 +48,9 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
     redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
   }
   const events = redis ? await createRedisEventBus(redis) : createInProcessEventBus();
+  const planners = createPlanners(config);
+  const integrationDeps = { store };
+  let nudge = () => {};
   const verifier = overrides.verifier ?? createTokenVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE });
   const deps: AppDeps = {
     config,
@@ -59,7 +67,10 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
       trustProxy: config.TRUST_PROXY,
       redis,
     }),
-    planners: createPlanners(config),
+    planners,
+    outbox: createOutboxWorker({ store, deliverers: createDeliverers(config, integrationDeps), logger }),
+    inbox: createInboxProcessor({ store, events, handlers: createInboundHandlers(config, integrationDeps), planners, logger }),
+    nudgeInbox: () => nudge(),
   };
 
   const stoppers: Array<() => void> = [];
@@ -68,6 +79,10 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
     deps,
     startWorkers() {
       stoppers.push(startEscalationScheduler(deps, config.ESCALATION_INTERVAL_SECONDS).stop);
+      const outboxLoop = startBackgroundLoop('outbox', async () => (await deps.outbox.runOnce()).claimed > 0, { idleMs: 1_000, logger });
+      const inboxLoop = startBackgroundLoop('inbox', async () => (await deps.inbox.processOne()) !== 'idle', { idleMs: 1_000, logger });
+      nudge = inboxLoop.nudge;
+      stoppers.push(outboxLoop.stop, inboxLoop.stop);
     },
     async close() {
       for (const stop of stoppers) stop();

@@ -118,9 +118,28 @@ export interface OutboxTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   delivered_at: Timestamp | null;
+  order_key: string | null;
+}
+
+export type ReceiptStatus = 'pending' | 'processed' | 'dead';
+
+export interface WebhookReceiptsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  source: string;
+  delivery_id: string;
+  event_type: string;
+  payload: Json<unknown>;
+  status: Generated<ReceiptStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  received_at: CreatedAt;
+  processed_at: Timestamp | null;
 }
 
 export interface Database {
+  webhook_receipts: WebhookReceiptsTable;
   approvals: ApprovalsTable;
   audit_logs: AuditLogsTable;
   consultations: ConsultationsTable;

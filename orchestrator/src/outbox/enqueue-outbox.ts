@@ -11,6 +11,8 @@ export interface OutboxDraft {
   /** Same key twice is one delivery (e.g. redelivered webhooks planning the same note). */
   dedupeKey?: string;
   notBefore?: Date;
+  /** Rows with the same key are delivered one at a time, oldest first (e.g. `chatwoot:conv:12`). */
+  orderKey?: string;
 }
 
 /** Written in the caller's transaction: the change and its outbound calls commit together. */
@@ -26,6 +28,7 @@ export async function enqueueOutbox(tx: Tx, drafts: OutboxDraft[]): Promise<numb
         operation: draft.operation,
         payload: JSON.stringify(draft.payload),
         dedupe_key: draft.dedupeKey ?? null,
+        order_key: draft.orderKey ?? null,
         next_attempt_at: draft.notBefore ?? now,
         updated_at: now,
       })),

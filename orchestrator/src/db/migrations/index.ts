@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as core from './0001-core.ts';
+import * as inboxOutbox from './0002-inbox-outbox.ts';
 
 /**
  * Every migration, in order. A new capability adds its file here; names sort lexically.
@@ -7,4 +8,5 @@ import * as core from './0001-core.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
+  '0002-inbox-outbox': inboxOutbox,
 };
