@@ -7,6 +7,7 @@ import { requirePrincipal, requireTenant } from './auth/require-principal.ts';
 import { eventsRoutes } from './events/events-routes.ts';
 import { healthRoutes } from './health/health-routes.ts';
 import { outboxRoutes } from './outbox/outbox-routes.ts';
+import { tenantSettingsRoutes } from './tenants/tenant-settings-routes.ts';
 import { AppError } from './http/app-error.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { limitBody, requireJsonBody } from './http/body-guards.ts';
@@ -34,13 +35,14 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
 
   app.use('/api/*', deps.rateLimits.byAddress);
-  for (const base of ['/api/approvals', '/api/audit', '/api/events', '/api/outbox']) {
+  for (const base of ['/api/approvals', '/api/audit', '/api/events', '/api/outbox', '/api/settings']) {
     app.use(`${base}/*`, limitBody(deps.config.BODY_LIMIT_BYTES), requireJsonBody(), ...tenantScoped(deps));
   }
   app.route('/api/approvals', approvalRoutes(deps));
   app.route('/api/audit', auditRoutes(deps));
   app.route('/api/events', eventsRoutes(deps.events, deps.config.SSE_HEARTBEAT_SECONDS));
   app.route('/api/outbox', outboxRoutes(deps));
+  app.route('/api/settings', tenantSettingsRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {
