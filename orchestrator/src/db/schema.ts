@@ -93,7 +93,7 @@ export interface ConsultationsTable {
 export interface TenantSettingsTable {
   tenant_id: string;
   display_name: string | null;
-  sla_minutes: Json<SlaMinutes>;
+  sla_minutes: ColumnType<SlaMinutes, string | undefined, string>; // has a database default
   chatwoot_account_id: number | null;
   chatwoot_webhook_secret: string | null;
   matrix_room_id: string | null;
