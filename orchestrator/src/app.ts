@@ -4,10 +4,15 @@ import type { AppDeps } from './app-deps.ts';
 import { approvalRoutes } from './approvals/approval-routes.ts';
 import { auditRoutes } from './audit/audit-routes.ts';
 import { requirePrincipal, requireTenant } from './auth/require-principal.ts';
+import { consultationRoutes } from './consultations/consultation-routes.ts';
+import { jitsiEventSyncRoutes } from './jitsi/event-sync-routes.ts';
+import { appserviceRoutes } from './matrix/appservice-routes.ts';
+import { matrixSyncRoutes } from './matrix/sync-routes.ts';
 import { eventsRoutes } from './events/events-routes.ts';
 import { healthRoutes } from './health/health-routes.ts';
 import { outboxRoutes } from './outbox/outbox-routes.ts';
 import { tenantSettingsRoutes } from './tenants/tenant-settings-routes.ts';
+import { mountChatwoot } from './chatwoot/mount-chatwoot.ts';
 import { AppError } from './http/app-error.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { limitBody, requireJsonBody } from './http/body-guards.ts';
@@ -35,7 +40,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
 
   app.use('/api/*', deps.rateLimits.byAddress);
-  for (const base of ['/api/approvals', '/api/audit', '/api/events', '/api/outbox', '/api/settings']) {
+  for (const base of ['/api/approvals', '/api/audit', '/api/events', '/api/outbox', '/api/settings', '/api/consultations', '/api/sync/matrix']) {
     app.use(`${base}/*`, limitBody(deps.config.BODY_LIMIT_BYTES), requireJsonBody(), ...tenantScoped(deps));
   }
   app.route('/api/approvals', approvalRoutes(deps));
@@ -43,6 +48,12 @@ export function createApp(deps: AppDeps) {
   app.route('/api/events', eventsRoutes(deps.events, deps.config.SSE_HEARTBEAT_SECONDS));
   app.route('/api/outbox', outboxRoutes(deps));
   app.route('/api/settings', tenantSettingsRoutes(deps));
+  mountChatwoot(app, deps, tenantScoped(deps));
+  app.route('/api/consultations', consultationRoutes(deps));
+  app.route('/api/sync/matrix', matrixSyncRoutes(deps));
+  // Called by Synapse and prosody: their own authentication, no bearer JWT, no tenant header.
+  app.route('/', appserviceRoutes(deps));
+  app.route('/', jitsiEventSyncRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/api/openapi.json', {

@@ -10,6 +10,7 @@ import { createInProcessEventBus, createRedisEventBus } from './events/event-bus
 import { startBackgroundLoop } from './integrations/background-loop.ts';
 import { createDeliverers } from './integrations/deliverers.ts';
 import { createInboundHandlers } from './integrations/inbound-handlers.ts';
+import { startIntegrationJobs } from './integrations/jobs.ts';
 import { createPlanners } from './integrations/planners.ts';
 import { createInboxProcessor } from './inbox/inbox-processor.ts';
 import { createOutboxWorker } from './outbox/outbox-worker.ts';
@@ -44,12 +45,14 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
 
   let redis: Redis | undefined;
   if (config.REDIS_URL) {
-    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    // commandTimeout: a Redis that accepts connections but never answers must not hang requests
+    // (rate limits fall back to memory, live events are best-effort).
+    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, commandTimeout: 1_000 });
     redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error'));
   }
   const events = redis ? await createRedisEventBus(redis) : createInProcessEventBus();
   const planners = createPlanners(config);
-  const integrationDeps = { store };
+  const integrationDeps = { store, events, logger };
   let nudge = () => {};
   const verifier = overrides.verifier ?? createTokenVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE });
   const deps: AppDeps = {
@@ -83,6 +86,7 @@ export async function createOrchestrator(config: Config, overrides: Orchestrator
       const inboxLoop = startBackgroundLoop('inbox', async () => (await deps.inbox.processOne()) !== 'idle', { idleMs: 1_000, logger });
       nudge = inboxLoop.nudge;
       stoppers.push(outboxLoop.stop, inboxLoop.stop);
+      stoppers.push(...startIntegrationJobs(deps));
     },
     async close() {
       for (const stop of stoppers) stop();

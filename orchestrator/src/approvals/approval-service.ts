@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Principal } from '@wrrk/keycloak/principal.ts';
-import { appendAuditEntry } from '../audit/append-audit-entry.ts';
+import { appendAuditEntry, lockAuditChain } from '../audit/append-audit-entry.ts';
 import { SYSTEM_ACTOR, type RequestOrigin } from '../audit/audit-entry.ts';
 import type { Tx } from '../db/database.ts';
 import type { ApprovalSource, Priority } from '../db/schema.ts';
@@ -158,6 +158,9 @@ export async function escalateOverdueApprovals(
       .forUpdate()
       .skipLocked()
       .execute();
+    // Each row appends to its tenant's audit chain; lock those chains in one global order first,
+    // or two scans holding different tenants' chains could each wait for the other's.
+    for (const tenantId of [...new Set(rows.map((row) => row.tenant_id))].sort()) await lockAuditChain(tx, tenantId);
     const escalated: Approval[] = [];
     for (const row of rows) {
       const before = toApproval(row);

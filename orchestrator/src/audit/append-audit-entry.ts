@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Tx } from '../db/database.ts';
 import type { TenantWork } from '../db/tenant-work.ts';
 import { GENESIS_HASH, hashAuditEntry, type ChainedFields } from './audit-hash.ts';
 import { toAuditEntry, type Actor, type AuditEntry, type RequestOrigin } from './audit-entry.ts';
@@ -15,13 +16,22 @@ export interface AuditDraft {
 }
 
 /**
+ * Takes the tenant's chain lock until the transaction ends (re-entrant within it). A job that
+ * appends to several tenants must take their locks up front in one order (sorted), or two such
+ * jobs can deadlock.
+ */
+export async function lockAuditChain(tx: Tx, tenantId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`.execute(tx);
+}
+
+/**
  * Appends to the tenant's chain inside the caller's transaction, so the entry commits or rolls
  * back with the change it records. A transaction-scoped advisory lock per tenant serialises
  * appends (two writers cannot both take seq N), while other tenants proceed in parallel.
  */
 export async function appendAuditEntry(work: TenantWork, draft: AuditDraft, now: Date = new Date()): Promise<AuditEntry> {
   const { tx, tenantId } = work;
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`audit:${tenantId}`}, 0))`.execute(tx);
+  await lockAuditChain(tx, tenantId);
   const head = await tx
     .selectFrom('audit_logs')
     .select(['seq', 'hash'])

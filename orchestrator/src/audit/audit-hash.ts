@@ -26,7 +26,13 @@ export interface ChainedFields {
 }
 
 export function hashAuditEntry(prevHash: string, fields: ChainedFields): string {
-  const canonical = canonicalize({ v: 1, prevHash, ...fields, oldValue: fields.oldValue ?? null, newValue: fields.newValue ?? null });
+  // Name each covered field: callers pass whole stored entries (with id and hash), which must
+  // hash exactly like the fields did at append time.
+  const { tenantId, seq, actorId, actorName, action, resourceType, resourceId, metadata, requestId, ipAddress, userAgent, createdAt } = fields;
+  const canonical = canonicalize({
+    v: 1, prevHash, tenantId, seq, actorId, actorName, action, resourceType, resourceId,
+    oldValue: fields.oldValue ?? null, newValue: fields.newValue ?? null, metadata, requestId, ipAddress, userAgent, createdAt,
+  });
   if (canonical === undefined) throw new Error('audit entry cannot be canonicalized');
   return createHash('sha256').update(canonical).digest('hex');
 }

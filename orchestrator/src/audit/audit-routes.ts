@@ -1,5 +1,4 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { stream } from 'hono/streaming';
 import { hasRole } from '@wrrk/keycloak/principal.ts';
 import { inTenant } from '../db/tenant-work.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -91,16 +90,28 @@ export function auditRoutes(deps: AppDeps) {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     c.header('Content-Disposition', `attachment; filename="audit-${tenantId.replace(/[^A-Za-z0-9-]+/g, '_')}-${stamp}.${format === 'csv' ? 'csv' : 'ndjson'}"`);
-    return stream(c, async (out) => {
-      // Paging by seq over an append-only table: rows added mid-export only ever extend it.
-      await deps.store.tenant(tenantId, async (tx) => {
-        if (format === 'csv') await out.write(csvHeader());
-        for await (const entry of iterateAuditEntries(tx, tenantId, filter)) {
-          if (out.aborted) return;
-          await out.write(format === 'csv' ? csvRow(entry) : ndjsonRow(entry));
-        }
-      });
-    });
+    // Fail before the first byte while the database is away: a 200 would promise an export.
+    await deps.store.ping();
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const out = writable.getWriter();
+    const encoder = new TextEncoder();
+    const write = (text: string) => out.write(encoder.encode(text)); // waits for the client to read (backpressure)
+    // Paging by seq over an append-only table: rows added mid-export only ever extend it.
+    void deps.store
+      .tenant(tenantId, async (tx) => {
+        if (format === 'csv') await write(csvHeader());
+        for await (const entry of iterateAuditEntries(tx, tenantId, filter)) await write(format === 'csv' ? csvRow(entry) : ndjsonRow(entry));
+      })
+      .then(
+        () => out.close(),
+        // Break the transfer instead of ending it: a cleanly ended partial file would look complete.
+        (error: unknown) => {
+          c.var.logger.warn({ err: error }, 'audit export stopped before its end');
+          return out.abort(error);
+        },
+      )
+      .catch(() => {}); // the client went away first
+    return c.body(readable, 200);
   });
 
   return app;

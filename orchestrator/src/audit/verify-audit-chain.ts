@@ -59,7 +59,10 @@ export async function verifyAuditChain(tx: Tx, tenantId: string): Promise<ChainV
     const entries = rows.map(toAuditEntry);
     firstBreak = checkChainLinks(entries, previous);
     if (firstBreak) {
-      checked += entries.findIndex((entry) => entry.seq === firstBreak!.seq);
+      const intact = entries.findIndex((entry) => entry.seq === firstBreak!.seq);
+      checked += intact;
+      // The head reported is the last intact link, not the last batch boundary.
+      if (intact > 0) previous = { seq: entries[intact - 1]!.seq, hash: entries[intact - 1]!.hash };
       break;
     }
     checked += entries.length;

@@ -22,6 +22,8 @@ export interface TokenVerifierOptions {
 }
 
 const DISCOVERY_TIMEOUT_MS = 5_000;
+// ERR_JOSE_GENERIC is raised only by the remote key-set fetch (non-200 answer, unparsable body).
+const PROVIDER_FAILURES = new Set(['ERR_JOSE_GENERIC', 'ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID']);
 
 async function discoverJwksUri(issuer: string): Promise<URL> {
   const response = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, {
@@ -67,7 +69,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           requiredClaims: ['exp', 'iat', 'sub'],
         }));
       } catch (error) {
-        if (error instanceof joseErrors.JOSEError) throw unauthenticated(describeJoseError(error), error);
+        // jose reports a failing key-set endpoint (non-200, timeout, not a key set) as JOSE
+        // errors too: that is the provider's outage, not a bad token, so 503 like discovery.
+        if (error instanceof joseErrors.JOSEError && !PROVIDER_FAILURES.has(error.code)) throw unauthenticated(describeJoseError(error), error);
         throw new AppError('service_unavailable', 'identity provider unreachable: cannot verify tokens right now', { cause: error, headers: { 'Retry-After': '5' } });
       }
       // Keycloak marks access tokens `typ: Bearer`; ID tokens say `ID` and must not open the API.

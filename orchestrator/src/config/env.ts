@@ -40,6 +40,14 @@ export const envSchema = z.object({
   CHATWOOT_URL: optionalUrl,
   CHATWOOT_API_TOKEN: optionalString,
   CHATWOOT_PLATFORM_TOKEN: optionalString,
+  // A label an agent adds in Chatwoot to escalate without the shell; `off` disables the trigger.
+  CHATWOOT_ESCALATION_LABEL: z.string().regex(/^[a-z0-9_-]{1,50}$/, 'lower-case letters, digits, - and _ (Chatwoot label rules)').default('escalate'),
+  CHATWOOT_ESCALATION_PRIORITY: z.enum(['low', 'medium', 'high', 'urgent']).default('high'),
+  CHATWOOT_WEBHOOK_TOLERANCE_SECONDS: positiveInt(300),
+  CHATWOOT_RECONCILE_INTERVAL_SECONDS: positiveInt(300),
+  CHATWOOT_SYNC_INTERVAL_SECONDS: positiveInt(900),
+  // Keycloak's base URL for the admin API when it differs from the issuer's origin (internal network).
+  KEYCLOAK_ADMIN_URL: optionalUrl,
 
   MATRIX_HOMESERVER_URL: optionalUrl,
   MATRIX_SERVER_NAME: optionalString,
@@ -47,11 +55,18 @@ export const envSchema = z.object({
   MATRIX_HS_TOKEN: optionalString,
   MATRIX_BOT_LOCALPART: z.string().default('wrrk'),
   MATRIX_ADMIN_TOKEN: optionalString,
+  // `auth_provider` of provisioned users' external_ids: `oidc-` + the idp_id in homeserver.yaml.
+  MATRIX_SSO_PROVIDER: z.string().min(1).default('oidc-keycloak'),
+  MATRIX_SYNC_INTERVAL_SECONDS: positiveInt(900),
 
   JITSI_URL: optionalUrl,
   JITSI_APP_ID: optionalString,
   JITSI_APP_SECRET: optionalString,
   JITSI_EVENT_SYNC_TOKEN: optionalString,
+  // Per-user meeting tokens are checked once, when joining: keep them short-lived.
+  JITSI_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  // `aud` of meeting tokens; must be in prosody's JWT_ACCEPTED_AUDIENCES when that is set.
+  JITSI_TOKEN_AUDIENCE: optionalString,
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -67,13 +82,12 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`),
-    );
-  }
-  const config = parsed.data;
-  const problems: string[] = [];
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`);
+  // The rules below only test presence, so they also run on the raw values when some value is
+  // malformed: one start-up names every problem, not just the first kind.
+  const config = (parsed.success ? parsed.data : env) as Config;
   if (config.NODE_ENV === 'production' && !config.DATABASE_URL) {
     problems.push('DATABASE_URL: required in production (the embedded PGlite database is for development)');
   }

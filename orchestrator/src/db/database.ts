@@ -70,6 +70,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DataSt
   }
   // A dropped connection must not crash the process; the pool replaces it on next use.
   pool.on('error', () => {});
+  // pg-pool only listens for errors on idle clients. A connection lost while checked out but
+  // between statements (mid-transaction) would emit an unhandled 'error' and kill the process;
+  // the next statement on that client fails instead (503), and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const owner = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 

@@ -119,6 +119,7 @@ export interface OutboxTable {
   updated_at: Timestamp;
   delivered_at: Timestamp | null;
   order_key: string | null;
+  seq: Generated<number>;
 }
 
 export type ReceiptStatus = 'pending' | 'processed' | 'dead';

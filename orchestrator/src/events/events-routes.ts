@@ -37,7 +37,13 @@ export function eventsRoutes(bus: EventBus, heartbeatSeconds: number) {
       if (lastEventId) {
         const missed = bus.since(tenantId, lastEventId);
         if (missed === null) await stream.writeSSE({ event: 'resync', data: JSON.stringify({ reason: 'last event id no longer buffered' }) });
-        else for (const event of missed) await send(event);
+        else {
+          // An event that landed between subscribing and this replay is both buffered and
+          // queued: drop the queued copy so the client receives it once.
+          const replayed = new Set(missed.map((event) => event.id));
+          queue.splice(0, queue.length, ...queue.filter((event) => !replayed.has(event.id)));
+          for (const event of missed) await send(event);
+        }
       }
       const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n').catch(() => {}), heartbeatSeconds * 1000);
       try {

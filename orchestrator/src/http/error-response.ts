@@ -27,11 +27,24 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Valid JSON that PostgreSQL cannot store: NUL in text (22021) or jsonb (22P05), an unpaired
+ * surrogate escape in jsonb (22P02 on type json: our own JSON.stringify output is otherwise
+ * always valid). It is what the client sent: 400, not 500.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '22021' || code === '22P05' || (code === '22P02' && /type json/i.test(String(message)));
+}
+
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
     const code = error.status === 413 ? 'payload_too_large' : error.status === 401 ? 'unauthenticated' : error.status < 500 ? 'bad_request' : 'internal';
     return new AppError(code, error.message || 'request failed', { cause: error });
+  }
+  if (isUnstorableText(error)) {
+    return new AppError('bad_request', 'text contains a character that cannot be stored (NUL \\u0000 or an unpaired surrogate)', { cause: error });
   }
   if (isDatabaseUnavailable(error)) {
     return new AppError('service_unavailable', 'database unavailable, retry shortly', { headers: { 'Retry-After': '2' }, cause: error });

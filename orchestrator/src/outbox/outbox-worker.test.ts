@@ -150,6 +150,20 @@ describe('outbox worker', () => {
     expect(target.requests.slice(2).map((r) => r.path)).toEqual(['/first', '/second']);
   });
 
+  it('keeps the enqueue order of rows written in one transaction', async () => {
+    await store.tenant('tenant-a', (tx) =>
+      enqueueOutbox(tx, ['a', 'b', 'c'].map((operation) => ({ tenantId: 'tenant-a', target: 'test', operation, payload: {}, orderKey: 'conv:9' }))),
+    );
+    let failed = false;
+    target.respond((request) => (request.path === '/a' && !failed ? ((failed = true), { status: 503 }) : { status: 200 }));
+    const worker = createOutboxWorker({ store, deliverers: [httpDeliverer()], logger, policy: { baseMs: 1, capMs: 2, maxAttempts: 5 } });
+    for (let i = 0; i < 5; i += 1) {
+      await worker.drain();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(target.requests.map((r) => r.path)).toEqual(['/a', '/a', '/b', '/c']);
+  });
+
   it('times out a hung target and retries, so a lease is never held forever', async () => {
     await enqueue(1);
     target.respond(() => ({ status: 200, delayMs: 300 }));

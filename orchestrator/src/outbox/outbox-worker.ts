@@ -52,8 +52,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
             AND (o.order_key IS NULL OR NOT EXISTS (
               SELECT 1 FROM outbox earlier
               WHERE earlier.order_key = o.order_key AND earlier.status = 'pending'
-                AND (earlier.created_at, earlier.id) < (o.created_at, o.id)))
-          ORDER BY o.next_attempt_at
+                AND earlier.seq < o.seq))
+          ORDER BY o.next_attempt_at, o.seq
           LIMIT ${batchSize}
           FOR UPDATE SKIP LOCKED)
         RETURNING id, tenant_id, target, operation, payload, attempts, created_at`.execute(tx);

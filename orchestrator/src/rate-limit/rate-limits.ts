@@ -27,9 +27,10 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function limiter(redis: Redis | undefined, keyPrefix: string, points: number): RateLimiterAbstract {
   const options = { keyPrefix: `wrrk:rl:${keyPrefix}`, points, duration: 60 };
-  // insuranceLimiter: if Redis is down, keep limiting per instance instead of failing requests.
+  // insuranceLimiter: if Redis is down, keep limiting per instance instead of failing requests;
+  // rejectIfRedisNotReady switches to it at once rather than after a command timeout.
   return redis
-    ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) })
+    ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options), rejectIfRedisNotReady: true })
     : new RateLimiterMemory(options);
 }
 
@@ -66,6 +67,9 @@ export function createRateLimits(options: RateLimitOptions): RateLimits {
   const writes = limiter(options.redis, 'write', options.writesPerMinute);
   return {
     byAddress: async (c, next) => {
+      // Webhooks and homeserver pushes prove themselves by signature or token, and their senders
+      // (Chatwoot) do not retry: a 429 would lose an event. They are not limited per address.
+      if (c.req.path.startsWith('/api/webhooks/')) return next();
       await consume(address, clientAddress(c, options.trustProxy), c, 'client address');
       await next();
     },

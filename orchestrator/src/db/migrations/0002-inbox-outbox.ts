@@ -26,7 +26,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`SELECT wrrk_enable_tenant_rls('webhook_receipts'::regclass)`.execute(db);
 
   await sql`ALTER TABLE outbox ADD COLUMN order_key text`.execute(db);
-  await sql`CREATE INDEX outbox_order_key ON outbox (order_key, created_at) WHERE status = 'pending' AND order_key IS NOT NULL`.execute(db);
+  // Rows written in one transaction share created_at: `seq` orders them as they were enqueued.
+  await sql`ALTER TABLE outbox ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY`.execute(db);
+  await sql`CREATE INDEX outbox_order_key ON outbox (order_key, seq) WHERE status = 'pending' AND order_key IS NOT NULL`.execute(db);
 }
 
 export async function down(): Promise<void> {
