@@ -12,9 +12,13 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** True when `.next/BUILD_ID` exists and is newer than every source file of the shell. */
+/**
+ * True when the standalone build exists and is newer than every source file of the shell and of
+ * the workspace code it compiles in (`keycloak/src`).
+ */
 export function shellBuildIsFresh(shellDir: string): boolean {
   const buildId = join(shellDir, '.next', 'BUILD_ID');
-  if (!existsSync(buildId)) return false;
-  return statSync(buildId).mtimeMs >= newestMtime(shellDir);
+  if (!existsSync(buildId) || !existsSync(join(shellDir, '.next', 'standalone', 'shell', 'server.js'))) return false;
+  const built = statSync(buildId).mtimeMs;
+  return built >= newestMtime(shellDir) && built >= newestMtime(join(shellDir, '..', 'keycloak', 'src'));
 }

@@ -83,11 +83,16 @@ async function main() {
     console.log('shell        building the production bundle (first start or sources changed; about a minute)…');
     await run('npm', ['run', 'build', '-w', 'shell'], shellEnv);
   }
-  const shell = spawn('npx', ['next', 'start', '-p', String(ports.shell)], { cwd: resolve(root, 'shell'), env: shellEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Next's standalone server: what the Docker image runs too (static assets copied by the build).
+  const shell = spawn(process.execPath, [resolve(root, 'shell/.next/standalone/shell/server.js')], {
+    cwd: resolve(root, 'shell'),
+    env: { ...shellEnv, HOSTNAME: env['SHELL_HOST'] ?? '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(shell);
   shell.stdout?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
-    if (/Ready|started server|Local:/i.test(text)) console.log(`shell        ${shellUrl}  ← open this`);
+    if (/Ready|started server|Local:/i.test(text)) console.log(`shell        ${shellUrl}  ← open this, and sign in as alice.agent or carol.ceo (password: demo)`);
   });
   shell.on('exit', (code) => {
     if (!stopping) {

@@ -95,10 +95,16 @@ export async function createRedisEventBus(publisher: Redis): Promise<EventBus> {
       // not ours
     }
   });
-  await subscriber.subscribe(CHANNEL);
+  // Not awaited: a Redis that is down at start must not stop the service from starting;
+  // ioredis subscribes once connected and re-subscribes after every reconnect.
+  subscriber.subscribe(CHANNEL).catch(() => {});
   return {
     async publish(input) {
-      await publisher.publish(CHANNEL, JSON.stringify(stamp(input)));
+      const event = stamp(input);
+      // While Redis is away, this instance's own clients still hear the event (others resync on
+      // reconnect) instead of every write waiting out the command timeout.
+      if (publisher.status !== 'ready') return fanout.deliver(event);
+      await publisher.publish(CHANNEL, JSON.stringify(event));
     },
     subscribe: (tenantId, listener) => fanout.subscribe(tenantId, listener),
     since: (tenantId, id) => fanout.since(tenantId, id),

@@ -1,6 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type DataStore } from '../db/database.ts';
+import { migrations } from '../db/migrations/index.ts';
 
 /**
  * A fresh, migrated database for one test file. The backend follows the vitest project:
@@ -18,9 +22,18 @@ export const testBackend = (): 'postgres' | 'pglite' => (process.env['WRRK_TEST_
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (testBackend() === 'pglite') {
-    const store = await openDatabase({ pgliteDataDir: 'memory://' });
-    await migrateToLatest(store.owner);
-    return { store, url: null, close: () => store.close() };
+    const dir = join(tmpdir(), `wrrk-pglite-${randomBytes(6).toString('hex')}`);
+    cpSync(await pgliteTemplate(), dir, { recursive: true });
+    const store = await openDatabase({ pgliteDataDir: dir });
+    await migrateToLatest(store.owner); // a no-op on a current template; keeps the copy honest
+    return {
+      store,
+      url: null,
+      async close() {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const serverUrl = process.env['DATABASE_URL'];
   if (!serverUrl) throw new Error('WRRK_TEST_BACKEND=postgres needs DATABASE_URL');
@@ -44,4 +57,28 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await cleanup.end();
     },
   };
+}
+
+/**
+ * Initialising a PGlite cluster and migrating it costs seconds per test file; copying a migrated
+ * data directory costs well under one. The template is keyed by the migrations' source, so a
+ * changed migration builds a new one; concurrent builders race harmlessly (first rename wins).
+ */
+async function pgliteTemplate(): Promise<string> {
+  const key = createHash('sha256')
+    .update(Object.entries(migrations).map(([name, migration]) => `${name}\n${migration.up.toString()}`).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  const template = join(tmpdir(), `wrrk-pglite-template-${key}`);
+  if (existsSync(join(template, 'PG_VERSION'))) return template;
+  const building = `${template}.${randomBytes(4).toString('hex')}`;
+  const seed = await openDatabase({ pgliteDataDir: building });
+  await migrateToLatest(seed.owner);
+  await seed.close();
+  try {
+    renameSync(building, template);
+  } catch {
+    rmSync(building, { recursive: true, force: true }); // another file built it first
+  }
+  return template;
 }
