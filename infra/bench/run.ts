@@ -132,7 +132,7 @@ try {
       body: JSON.stringify({ title: 'Refund over limit', description: 'Customer asks for a 2,000 EUR refund', priority: 'high', metadata: { bench: true } }),
       durationSeconds,
       connections,
-      note: 'each creation writes the approval, its audit entry (hash-chained, locked per tenant) and outbox rows in one transaction',
+      note: 'each creation writes the approval and its hash-chained audit entry (chain locked per tenant) in one transaction; no integrations configured, so no outbox rows',
     }),
   );
 
