@@ -1,7 +1,7 @@
 /**
  * Regenerates chatwoot/src/generated/*.ts from Chatwoot's published OpenAPI descriptions
  * (shared/contracts/chatwoot/, v4.15.1) and the small supplement for endpoints the published
- * description leaves out (chatwoot/openapi/supplement.json). The output is committed so that
+ * description leaves out (chatwoot/contract/supplement.json). The output is committed so that
  * builds need neither the network nor shared/; run `npm run generate -w chatwoot` after the
  * contract changes and review the diff.
  */
