@@ -17,6 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['keycloak/src/**/*.test.ts', 'chatwoot/src/**/*.test.ts', 'infra/**/*.test.ts', 'shell/src/**/*.test.ts'],
           exclude: ['**/node_modules/**', 'shell/e2e/**'],
         },
@@ -24,17 +25,21 @@ export default defineConfig({
       {
         test: {
           name: 'orchestrator:pglite',
+          sequence: { groupOrder: 0 },
           include: orchestratorTests,
           env: { WRRK_TEST_BACKEND: 'pglite' },
         },
       },
       ...(realPostgres
-        ? [{ test: { name: 'orchestrator:postgres', include: orchestratorTests, env: { WRRK_TEST_BACKEND: 'postgres' } } }]
+        ? [{ test: { name: 'orchestrator:postgres', include: orchestratorTests, env: { WRRK_TEST_BACKEND: 'postgres' }, sequence: { groupOrder: 0 } } }]
         : []),
       {
         test: {
           name: 'e2e',
           include: ['shell/e2e/**/*.test.ts'],
+          // After every other project: the browser suite measures timings and should not share
+          // two cores with the database suites.
+          sequence: { groupOrder: 1 },
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 600_000,

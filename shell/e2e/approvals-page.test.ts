@@ -33,7 +33,8 @@ afterAll(async () => {
 async function openApproval(page: Page, id: string) {
   await page.goto(`${stack.shellUrl}/app/approvals/${id}`);
   expect(page.url()).toBe(`${stack.shellUrl}/app/approvals?status=all&id=${id}`);
-  await page.locator(`[data-approval="${id}"]`).waitFor();
+  // While the page streams in, React briefly holds hidden copies of the content: wait for the shown one.
+  await page.locator(`[data-approval="${id}"]`).filter({ visible: true }).waitFor();
 }
 
 describe('the approvals page', () => {
@@ -91,7 +92,7 @@ describe('the approvals page', () => {
     const carol = await newPerson(browser);
     await signIn(carol.page, stack.shellUrl, 'carol.ceo');
     await waitForLive(carol.page);
-    await carol.page.locator(`[data-approval-id="${id}"]`).waitFor();
+    await carol.page.locator(`[data-approval-id="${id}"]`).filter({ visible: true }).waitFor();
     // The urgent one is due first, so it leads the queue.
     expect(await carol.page.locator('.queue-row').first().getAttribute('data-approval-id')).toBe(id);
     await carol.page.keyboard.press('j');
@@ -115,7 +116,7 @@ describe('the approvals page', () => {
     const id = await escalate(alice.page, { title: 'Goodwill credit of €150 for a late delivery', priority: 'high', conversation: '#77' });
     const phone = await newPerson(browser, { mobile: true });
     await signIn(phone.page, stack.shellUrl, 'carol.ceo');
-    await phone.page.locator(`[data-approval-id="${id}"]`).waitFor();
+    await phone.page.locator(`[data-approval-id="${id}"]`).filter({ visible: true }).waitFor();
     await screenshot(phone.page, '12-phone-queue');
     await phone.page.locator(`[data-approval-id="${id}"]`).tap();
     await phone.page.getByTestId('approve').waitFor();
@@ -125,21 +126,21 @@ describe('the approvals page', () => {
     await phone.page.getByTestId('approve').tap();
     await phone.page.getByTestId('decision-summary').waitFor();
     await phone.page.getByRole('button', { name: 'Queue' }).tap();
-    await phone.page.locator('.queue').waitFor();
+    await phone.page.locator('.queue').filter({ visible: true }).waitFor();
     expect(phone.problems.filter((p) => !p.includes('favicon'))).toEqual([]);
     await phone.context.close();
   });
 
   it('switches tenant without signing in again, and every module follows', async () => {
     await alice.page.goto(`${stack.shellUrl}/app/approvals?status=all`);
-    await alice.page.locator('.queue-row').first().waitFor();
+    await alice.page.locator('.queue-row').first().filter({ visible: true }).waitFor();
     const acmeCount = await alice.page.locator('.queue-row').count();
     expect(acmeCount).toBeGreaterThan(0);
     await alice.page.getByTestId('tenant-switcher').click();
     await screenshot(alice.page, '14-tenant-switcher');
     await alice.page.getByRole('option', { name: /Support Team/ }).click();
     await alice.page.getByTestId('tenant-switcher').getByText('Support Team').waitFor();
-    await alice.page.getByTestId('queue-empty').waitFor();
+    await alice.page.getByTestId('queue-empty').filter({ visible: true }).waitFor();
     expect(new URL(alice.page.url()).pathname).toBe('/app/approvals');
     // The choice is remembered for this user, checked on every request.
     await alice.page.reload();
@@ -149,7 +150,7 @@ describe('the approvals page', () => {
     await alice.page.getByTestId('tenant-switcher').click();
     await alice.page.getByRole('option', { name: /Acme Corp/ }).click();
     await alice.page.getByTestId('tenant-switcher').getByText('Acme Corp').waitFor();
-    await alice.page.getByTestId('my-escalations').waitFor();
+    await alice.page.getByTestId('my-escalations').filter({ visible: true }).waitFor();
   });
 
   it('measures time to interactive and first-load JavaScript of /app/approvals (production build)', async () => {

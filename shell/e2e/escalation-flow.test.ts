@@ -119,7 +119,7 @@ describe('escalation to decision, end to end', () => {
   it('the audit timeline shows both entries and the chain verifies', async () => {
     const carol = await newPerson(browser);
     await signIn(carol.page, stack.shellUrl, 'carol.ceo', '/app/audit');
-    const table = carol.page.getByTestId('audit-table');
+    const table = carol.page.getByTestId('audit-table').filter({ visible: true }); // not the hidden copy React streams first
     await table.waitFor();
     const rows = table.locator(`tbody tr:has(a[href*="${approvalId}"])`);
     await expect.poll(() => rows.count()).toBe(2);

@@ -22,6 +22,13 @@ export async function newPerson(browser: Browser, options: { mobile?: boolean } 
       : { viewport: { width: 1360, height: 860 }, acceptDownloads: true },
   );
   const page = await context.newPage();
+  // Every full page load waits until React has revealed its streamed segments (see settled()).
+  const goto = page.goto.bind(page);
+  page.goto = async (url, gotoOptions) => {
+    const response = await goto(url, gotoOptions);
+    await settled(page);
+    return response;
+  };
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);
@@ -31,6 +38,16 @@ export async function newPerson(browser: Browser, options: { mobile?: boolean } 
     if (response.status() >= 400) problems.push(`http ${response.status()}: ${response.request().method()} ${response.url()}`);
   });
   return { context, page, problems };
+}
+
+/**
+ * A server-rendered page streams its Suspense segments into hidden `<div id="S:n">` containers
+ * and React reveals them in batches (React 19.2): for a few milliseconds the content exists twice,
+ * once hidden, and strict locators see two matches. Tests act on the page once it has settled,
+ * as a person would.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.readyState === 'complete' && !document.querySelector('div[hidden][id^="S:"]'), undefined, { timeout: 30_000 });
 }
 
 /** Signs in through the shell's sign-in page and the identity provider's real login form. */
@@ -43,6 +60,7 @@ export async function signIn(page: Page, shellUrl: string, username: string, sta
   await page.fill('#password', 'demo');
   await page.click('#kc-login');
   await page.waitForURL((url) => url.pathname.startsWith('/app'), { timeout: 30_000 });
+  await settled(page);
   await page.waitForSelector('[data-testid="tenant-switcher"]');
 }
 

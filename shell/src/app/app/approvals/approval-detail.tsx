@@ -93,7 +93,9 @@ export function ApprovalDetail({
       setComment('');
       onDecided(body.approval);
       const verb = status === 'approved' ? 'Approved' : status === 'rejected' ? 'Rejected' : 'Withdrawn';
-      toast({ tone: 'success', title: `${verb}: ${approval.title}`, text: `${approval.requestedByName} is notified in Chatwoot and team chat.` });
+      // Say only what is true: a Chatwoot note goes out for conversations escalated from Chatwoot.
+      const where = approval.source?.system === 'chatwoot' ? 'in the Chatwoot conversation and in their escalations' : 'in their escalations';
+      toast({ tone: 'success', title: `${verb}: ${approval.title}`, text: `${approval.requestedByName} sees the decision ${where}.` });
       if (action === 'approve-consult') {
         if (body.consultation) router.push(`/app/consultations/${body.consultation.id}`);
         else toast({ tone: 'warning', title: 'Approved, but no consultation', text: body.consultationError ?? 'the consultation could not be opened' });
