@@ -90,9 +90,10 @@ async function main() {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(shell);
+  let announced = false;
   shell.stdout?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
-    if (/Ready|started server|Local:/i.test(text)) console.log(`shell        ${shellUrl}  ← open this, and sign in as alice.agent or carol.ceo (password: demo)`);
+    if (!announced && /Ready|started server|Local:/i.test(text) && (announced = true)) console.log(`shell        ${shellUrl}  ← open this, and sign in as alice.agent or carol.ceo (password: demo)`);
   });
   shell.on('exit', (code) => {
     if (!stopping) {
