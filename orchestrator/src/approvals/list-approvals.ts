@@ -1,6 +1,6 @@
 import type { Tx } from '../db/database.ts';
 import type { ApprovalStatus, Priority } from '../db/schema.ts';
-import { AppError } from '../http/app-error.ts';
+import { decodeCursor, encodeCursor } from '../http/keyset-cursor.ts';
 import { toApproval, type Approval } from './approval-model.ts';
 
 export interface ApprovalListFilter {
@@ -11,25 +11,6 @@ export interface ApprovalListFilter {
   sort: 'newest' | 'due';
   cursor?: string | undefined;
   limit: number;
-}
-
-interface Cursor {
-  at: string;
-  id: string;
-}
-
-const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
-
-function decodeCursor(raw: string): Cursor {
-  try {
-    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof value.at === 'string' && !Number.isNaN(Date.parse(value.at)) && typeof value.id === 'string' && /^[0-9a-f-]{36}$/i.test(value.id)) {
-      return { at: value.at, id: value.id };
-    }
-  } catch {
-    // fall through
-  }
-  throw new AppError('validation_failed', 'invalid cursor', { details: [{ path: 'cursor', message: 'use nextCursor from a previous page' }] });
 }
 
 /** Keyset pagination: stable under inserts, and cheap on the (tenant, created_at, id) index. */
@@ -43,7 +24,7 @@ export async function listApprovals(tx: Tx, tenantId: string, filter: ApprovalLi
   const direction = filter.sort === 'due' ? 'asc' : 'desc';
   if (filter.cursor) {
     const cursor = decodeCursor(filter.cursor);
-    const at = new Date(cursor.at);
+    const at = cursor.at;
     query = query.where((eb) =>
       direction === 'asc'
         ? eb.or([eb(column, '>', at), eb.and([eb(column, '=', at), eb('id', '>', cursor.id)])])
@@ -55,6 +36,6 @@ export async function listApprovals(tx: Tx, tenantId: string, filter: ApprovalLi
   const last = page[page.length - 1];
   return {
     items: page.map(toApproval),
-    nextCursor: rows.length > filter.limit && last ? encodeCursor({ at: last[column].toISOString(), id: last.id }) : null,
+    nextCursor: rows.length > filter.limit && last ? encodeCursor({ at: last[column], id: last.id }) : null,
   };
 }
